@@ -1,0 +1,95 @@
+"""The errors scflab raises, all carrying a stable code and a plain explanation.
+
+    ValueError
+    ├── PolicyError        a policy document is not valid CAM (every problem, in one pass)
+    ├── StsError           STS refused a request (AssumeRole parameters, trust, expiry)
+    └── ScfError           SCF refused an operation (missing SCF_QcsRole, bad function name)
+
+Each problem or refusal names the offending value in backticks and says how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Problem", "PolicyError", "StsError", "ScfError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a policy document, and where it is.
+
+    `path` is a JSON pointer (`/statement/0/effect`); `line` and `column` are
+    1-based positions in the source text, or None when the policy was given as
+    a mapping.
+    """
+
+    code: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    @property
+    def location(self) -> str:
+        """`/statement/0/effect (line 3, column 12)`, or just the path."""
+        where = self.path or "/"
+        if self.line is not None:
+            where += f" (line {self.line}, column {self.column})"
+        return where
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class PolicyError(ValueError):
+    """A policy document that is not valid CAM; `.problems` lists every problem."""
+
+    def __init__(self, problems: list[Problem], name: str | None = None):
+        self.problems = list(problems)
+        self.name = name
+        count = len(self.problems)
+        title = f"policy `{name}`" if name else "the policy"
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{title} has {count} {noun}:"]
+        lines += [f"  {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class _CodedError(ValueError):
+    """A refusal with a service error code, as the real API would return it."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None):
+        self.code = code
+        self.message = message
+        self.hint = hint
+        text = f"{code}: {message}"
+        if hint:
+            text += f"\n    hint: {hint}"
+        super().__init__(text)
+
+
+class StsError(_CodedError):
+    """STS refused a request; `.code` is STS's own error code."""
+
+
+class ScfError(_CodedError):
+    """SCF refused an operation; `.code` is SCF's own error code."""
+
+
+class InvalidValue(ValueError):
+    """One malformed value (an action, a resource name, a condition value).
+
+    Raised by the small parsers of the policy language; the validator turns
+    it into a `Problem` at the value's location. Not part of the public API.
+    """
+
+    def __init__(self, code: str, message: str, hint: str | None = None):
+        self.code = code
+        self.message = message
+        self.hint = hint
+        super().__init__(message)
