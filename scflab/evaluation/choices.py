@@ -1,0 +1,86 @@
+"""Where Tencent's documents are silent, what scflab does.
+
+Each entry names the question, what the documents say, the behaviour scflab
+chose, and the test that holds scflab to it. The workbook shows this table;
+nothing in it is Tencent's rule unless the "documents" column says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ModellingChoice", "MODELLING_CHOICES", "modelling_choices"]
+
+
+@dataclass(frozen=True)
+class ModellingChoice:
+    topic: str
+    documents: str
+    scflab: str
+    test: str
+
+
+MODELLING_CHOICES: tuple[ModellingChoice, ...] = (
+    ModellingChoice(
+        "case of action names",
+        "silent; presets write `cls:getTopic` for the API `GetTopic`",
+        "action names match without regard to case; the linter flags a "
+        "spelling that differs from the catalog",
+        "tests/test_evaluator.py::test_action_names_ignore_case"),
+    ModellingChoice(
+        "`?` in patterns",
+        "only `*` is documented as a wildcard",
+        "`?` (and `.`) are ordinary characters; `*` matches any run of "
+        "characters, `/` included",
+        "tests/test_evaluator.py::test_question_mark_is_literal"),
+    ModellingChoice(
+        "negated operators with several values",
+        "silent",
+        "`string_not_equal` and `ip_not_equal` hold when the request value "
+        "matches none of the listed values",
+        "tests/test_evaluator.py::test_negated_operator_means_none_of"),
+    ModellingChoice(
+        "several request values without a qualifier",
+        "silent",
+        "read as `for_any_value`: one matching value is enough",
+        "tests/test_evaluator.py::test_list_without_qualifier_is_any"),
+    ModellingChoice(
+        "`for_all_value` on a missing key",
+        "a missing key fails a condition unless `_if_exist` is given",
+        "the same rule applies to `for_all_value`: a missing key or an "
+        "empty list fails it",
+        "tests/test_evaluator.py::test_for_all_value_missing_key_fails"),
+    ModellingChoice(
+        "operation-level actions",
+        "an action that cannot be scoped is allowed only by `resource: *`; "
+        "the sources disagree on InvokeFunction and CreateTrigger",
+        "the action catalog says which actions are operation-level; "
+        "InvokeFunction and CreateTrigger are treated as resource-level, as "
+        "SCF's own permission pages list them; unknown actions too",
+        "tests/test_evaluator.py::test_operation_level_needs_star"),
+    ModellingChoice(
+        "legacy region codes",
+        "older documents write `gz`, `sh`, `bj` …",
+        "each code is read as the region it stands for (`sh` is "
+        "`ap-shanghai`) on both the policy and the request side",
+        "tests/test_evaluator.py::test_legacy_region_codes"),
+    ModellingChoice(
+        "empty account segment",
+        "it means the root account that owns the policy",
+        "it stands for the caller's root account; for a request with no "
+        "caller it matches any account",
+        "tests/test_evaluator.py::test_empty_account_is_callers_root"),
+    ModellingChoice(
+        "statements scflab cannot evaluate",
+        "silent",
+        "shown as *not evaluated*; such an allow grants nothing and such a "
+        "deny blocks every allow (fail closed)",
+        "tests/test_evaluator.py::test_unevaluable_deny_fails_closed"),
+)
+
+
+def modelling_choices():
+    """The table as a pandas DataFrame (imports pandas)."""
+    import pandas
+
+    return pandas.DataFrame([vars(c) for c in MODELLING_CHOICES])

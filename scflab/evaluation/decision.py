@@ -1,0 +1,161 @@
+"""A decision and its explanation.
+
+Every statement of every policy gets a `StatementResult`: it *applies*, it
+*does not apply* (and then the first part that failed is named: principal,
+action, resource or condition), or it is *not evaluated* because scflab could
+not read something it needs. The `Decision` combines them, names the
+statements that decided, and for an implicit deny points at the nearest miss
+and what would change the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from scflab.language.conditions import ConditionCheck
+from scflab.language.model import Effect, Statement
+
+if TYPE_CHECKING:
+    from scflab.evaluation.request import Request
+
+__all__ = ["Outcome", "Applicability", "StatementRef", "StatementResult",
+           "Decision"]
+
+
+class Outcome(StrEnum):
+    """What CAM answers: allow, or one of the two kinds of deny."""
+
+    ALLOW = "allow"
+    EXPLICIT_DENY = "explicit_deny"
+    IMPLICIT_DENY = "implicit_deny"
+
+    @property
+    def label(self) -> str:
+        """`allow`, `explicit deny` or `implicit deny`, for people."""
+        return self.value.replace("_", " ")
+
+
+class Applicability(StrEnum):
+    APPLIES = "applies"
+    DOES_NOT_APPLY = "does not apply"
+    NOT_EVALUATED = "not evaluated"
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """Which statement: the policy's name and the statement's index."""
+
+    policy: str
+    index: int | None
+    effect: Effect | None = None
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return self.policy
+        return f"{self.policy}/statement/{self.index}"
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    """How one statement relates to the request.
+
+    `part` names the first part that failed (`principal`, `action`,
+    `resource`, `condition`) or could not be evaluated; `details` says why
+    in words; `conditions` holds every condition check made.
+    """
+
+    ref: StatementRef
+    statement: Statement
+    status: Applicability
+    part: str | None = None
+    details: tuple[str, ...] = ()
+    conditions: tuple[ConditionCheck, ...] = ()
+    passed: int = 0
+
+    @property
+    def effect(self) -> Effect:
+        return self.statement.effect
+
+    @property
+    def applies(self) -> bool:
+        return self.status is Applicability.APPLIES
+
+    @property
+    def summary(self) -> str:
+        """One line: status, and for a miss the part that failed and why."""
+        if self.applies:
+            return f"applies ({self.effect.value})"
+        reason = "; ".join(self.details)
+        return f"{self.status.value}: {self.part}: {reason}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one request, with everything needed to explain it."""
+
+    request: Request
+    outcome: Outcome
+    reasons: tuple[StatementRef, ...] = ()
+    statements: tuple[StatementResult, ...] = ()
+    nearest_miss: StatementResult | None = None
+    advice: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is Outcome.ALLOW
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def headline(self) -> str:
+        """`ALLOW scf:InvokeFunction on qcs::… (decided by …)`."""
+        request = self.request
+        text = (f"{self.outcome.label.upper()}: {request.action} on "
+                f"{request.resource}")
+        if self.reasons:
+            text += " (decided by " + ", ".join(map(str, self.reasons)) + ")"
+        return text
+
+    def explain(self) -> str:
+        """The decision in plain text: the headline, every statement, advice."""
+        lines = [self.headline, f"caller: {self.request.caller.principal}"]
+        lines += [f"note: {note}" for note in self.notes]
+        for result in self.statements:
+            lines.append(f"  {result.ref}: {result.summary}")
+        if not self.statements:
+            lines.append("  no policy applies to this caller")
+        if self.advice:
+            lines.append(f"what would change it: {self.advice}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One mapping per statement, ready for `pandas.DataFrame`."""
+        return [{"policy": r.ref.policy, "statement": r.ref.index,
+                 "effect": r.effect.value, "status": r.status.value,
+                 "part": r.part or "", "why": "; ".join(r.details)}
+                for r in self.statements]
+
+    def _repr_html_(self) -> str:
+        colour = {Outcome.ALLOW: "#1b7f3b"}.get(self.outcome, "#b3261e")
+        symbol = "✔" if self.allowed else "✘"
+        head = (f"<p style='color:{colour};font-weight:bold'>{symbol} "
+                f"{escape(self.headline)}</p>")
+        cells = "".join(
+            f"<tr><td>{escape(str(r.ref))}</td><td>{r.effect.value}</td>"
+            f"<td>{r.status.value}</td><td>{escape(r.part or '')}</td>"
+            f"<td>{escape('; '.join(r.details))}</td></tr>"
+            for r in self.statements)
+        table = ("<table><tr><th>statement</th><th>effect</th><th>status</th>"
+                 f"<th>part</th><th>why</th></tr>{cells}</table>")
+        notes = "".join(f"<p>note: {escape(n)}</p>" for n in self.notes)
+        advice = (f"<p><b>What would change it:</b> {escape(self.advice)}"
+                  "</p>" if self.advice else "")
+        return head + notes + table + advice
