@@ -30,7 +30,8 @@ MODELLING_CHOICES: tuple[ModellingChoice, ...] = (
     ModellingChoice(
         "`?` in patterns",
         "only `*` is documented as a wildcard",
-        "`?` (and `.`) are ordinary characters; `*` matches any run of "
+        "`?` and `.` are ordinary characters in resources and values, and "
+        "an action containing `?` is rejected; `*` matches any run of "
         "characters, `/` included",
         "tests/test_evaluator.py::test_question_mark_is_literal"),
     ModellingChoice(

@@ -4,7 +4,8 @@ An action is written `service:ApiName`, optionally behind the prefix `name/`
 (both forms mean the same). `*` alone, or `*:*`, means every action of every
 service. Where the documents are silent scflab chooses: action names match
 without regard to case (the preset policies write `cls:getTopic` for an API
-published as `GetTopic`), and `?` is an ordinary character.
+published as `GetTopic`), and `?` is no wildcard: an action
+containing it is rejected, and in resources it is an ordinary character.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class ActionPattern:
         body = text[len(PREFIX):] if text.startswith(PREFIX) else text
         if body in ("*", "*:*"):
             return cls("*", "*", text.startswith(PREFIX))
+        if "?" in body:
+            raise InvalidValue(_CODE, f"action `{text}` contains `?`",
+                               "`?` is not a wildcard in CAM: only `*` is; "
+                               "write `*` or the full name")
         service, sep, name = body.partition(":")
         if not sep:
             raise InvalidValue(_CODE, f"action `{text}` names no service",
