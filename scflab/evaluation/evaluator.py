@@ -19,25 +19,27 @@ leaving an implicit deny that says so.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from scflab.errors import InvalidValue
+from scflab.evaluation.matching import (
+    StatementMatcher, action_key, matcher_for, policy_matchers,
+    resource_level)
 from scflab.evaluation.decision import (
-    Applicability, Decision, Outcome, StatementRef, StatementResult)
+    Applicability, Decision, Outcome, StatementRef, StatementResult, listing)
 from scflab.evaluation.principals import admits
-from scflab.evaluation.request import Request
-from scflab.language.actions import ActionPattern
+from scflab.evaluation.request import Caller, Request
 from scflab.language.conditions import check_condition
 from scflab.language.model import Effect, Policy, Statement
-from scflab.language.resources import ResourceName, substitute
+from scflab.language.resources import ResourceName
 
 __all__ = ["evaluate", "check_statement", "ROOT_REF"]
 
 #: The reason given when a root account acts on what it owns.
 ROOT_REF = StatementRef("root account owns the resource", None, Effect.ALLOW)
 
-_PARTS = ("principal", "action", "resource", "condition")
+_MISS = Applicability.DOES_NOT_APPLY
+_OPEN = Applicability.NOT_EVALUATED
+_APPLIES = Applicability.APPLIES
 
 
 def evaluate(request: Request, policies: Iterable[Policy] | Policy
@@ -54,80 +56,76 @@ def evaluate(request: Request, policies: Iterable[Policy] | Policy
         policies = [policies]
     if request.caller.owns(request.resource_name):
         return Decision(request, Outcome.ALLOW, (ROOT_REF,))
+    view = _View.of(request)
     results = tuple(
-        check_statement(statement, request,
-                        StatementRef(policy.label, index, statement.effect),
-                        policy.principal)
+        _check(view, ref, matcher, policy.principal)
         for policy in policies
-        for index, statement in enumerate(policy.statements))
+        for ref, matcher in policy_matchers(policy))
     return _combine(request, results)
 
 
 def check_statement(statement: Statement, request: Request,
                     ref: StatementRef, principal=None) -> StatementResult:
-    """How one statement relates to `request`."""
+    """How one statement relates to `request`.
+
+    `principal` is the policy-level principal, if the policy has one.
+    """
+    return _check(_View.of(request), ref, matcher_for(statement), principal)
+
+
+class _View(NamedTuple):
+    """What every statement check needs of a request, worked out once."""
+
+    request: Request
+    caller: Caller
+    action: str
+    resource_level: bool
+    resource: ResourceName
+    owner_account: str | None
+    variables: dict[str, str]
+
+    @classmethod
+    def of(cls, request: Request) -> _View:
+        caller = request.caller
+        return cls(request, caller, action_key(request.action),
+                   resource_level(request.action), request.resource_name,
+                   request.owner_account, caller.variables)
+
+
+def _check(view: _View, ref: StatementRef, matcher: StatementMatcher,
+           principal) -> StatementResult:
+    request = view.request
+    statement = matcher.statement
     principal = statement.principal or principal
-    if principal is not None and not admits(principal, request.caller):
-        return _miss(ref, statement, 0, "principal",
-                     f"the caller `{request.caller.principal}` is not named "
-                     "by its principal")
-    if not any(_action(a).matches(request.action) for a in statement.actions):
-        return _miss(ref, statement, 1, "action",
-                     f"`{request.action}` is not among "
-                     f"{_listing(statement.actions)}")
-    resource = _check_resources(statement, request)
-    if resource is not True:
-        status, detail = resource
-        return _miss(ref, statement, 2, "resource", detail, status)
-    return _check_conditions(statement, request, ref)
+    if principal is not None and not admits(principal, view.caller):
+        return StatementResult(ref, statement, _MISS, "principal", request)
+    if not matcher.matches_action(view.action):
+        return StatementResult(ref, statement, _MISS, "action", request,
+                               passed=1)
+    if not matcher.any_resource and not view.resource_level:
+        return StatementResult(ref, statement, _MISS, "resource", request,
+                               passed=2)
+    covered = matcher.covers_resource(view.resource, view.owner_account,
+                                      view.variables)
+    if not covered:
+        status = _OPEN if covered is None else _MISS
+        return StatementResult(ref, statement, status, "resource", request,
+                               passed=2)
+    if not statement.conditions:
+        return StatementResult(ref, statement, _APPLIES, passed=4)
+    return _check_conditions(statement, view, ref)
 
 
-def _check_resources(statement: Statement, request: Request):
-    if "*" in statement.resources:
-        return True
-    if not _resource_level(request.action):
-        return (Applicability.DOES_NOT_APPLY,
-                f"`{request.action}` is an operation-level action: only "
-                "`\"resource\": \"*\"` grants it")
-    variables = request.caller.variables
-    unresolved = []
-    for pattern in statement.resources:
-        text = substitute(pattern, variables)
-        if text is None:
-            unresolved.append(pattern)
-        elif _resource(text).covers(request.resource_name,
-                                    request.owner_account):
-            return True
-    if unresolved:
-        return (Applicability.NOT_EVALUATED,
-                f"{_listing(unresolved)} uses a policy variable this "
-                "caller gives no value for")
-    return (Applicability.DOES_NOT_APPLY,
-            f"`{request.resource}` is not covered by "
-            f"{_listing(statement.resources)}")
-
-
-def _check_conditions(statement: Statement, request: Request,
+def _check_conditions(statement: Statement, view: _View,
                       ref: StatementRef) -> StatementResult:
-    variables = request.caller.variables
-    checks = tuple(check_condition(c, request.context, variables)
+    checks = tuple(check_condition(c, view.request.context, view.variables)
                    for c in statement.conditions)
-    failed = [c for c in checks if c.met is False]
-    unknown = [c for c in checks if c.met is None]
-    if failed or unknown:
-        status = Applicability.DOES_NOT_APPLY if failed \
-            else Applicability.NOT_EVALUATED
-        details = tuple(c.detail for c in failed or unknown)
-        return StatementResult(ref, statement, status, "condition", details,
-                               checks, 3)
-    return StatementResult(ref, statement, Applicability.APPLIES,
-                           conditions=checks, passed=4)
-
-
-def _miss(ref, statement, passed, part, detail,
-          status=Applicability.DOES_NOT_APPLY) -> StatementResult:
-    return StatementResult(ref, statement, status, part, (detail,),
-                           passed=passed)
+    if all(check.met for check in checks):
+        return StatementResult(ref, statement, _APPLIES,
+                               conditions=checks, passed=4)
+    failed = any(check.met is False for check in checks)
+    return StatementResult(ref, statement, _MISS if failed else _OPEN,
+                           "condition", view.request, checks, 3)
 
 
 def _combine(request: Request, results: tuple[StatementResult, ...]
@@ -139,18 +137,22 @@ def _combine(request: Request, results: tuple[StatementResult, ...]
                         results, advice=_deny_advice(denies))
     allows = [r.ref for r in applying if r.effect is Effect.ALLOW]
     blocked = [r for r in results if r.effect is Effect.DENY
-               and r.status is Applicability.NOT_EVALUATED]
+               and r.status is _OPEN]
     if allows and blocked:
-        note = (f"{blocked[0].ref} could not be evaluated, so scflab fails "
-                "closed and does not let the allow through")
-        return Decision(request, Outcome.IMPLICIT_DENY, (), results,
-                        blocked[0], f"make {blocked[0].ref} evaluable: "
-                        f"{blocked[0].details[0]}", (note,))
+        return _fail_closed(request, results, blocked[0])
     if allows:
         return Decision(request, Outcome.ALLOW, tuple(allows), results)
     nearest = _nearest_miss(results)
     return Decision(request, Outcome.IMPLICIT_DENY, (), results, nearest,
                     _allow_advice(request, nearest))
+
+
+def _fail_closed(request, results, blocked: StatementResult) -> Decision:
+    note = (f"{blocked.ref} could not be evaluated, so scflab fails closed "
+            "and does not let the allow through")
+    advice = f"make {blocked.ref} evaluable: {blocked.details[0]}"
+    return Decision(request, Outcome.IMPLICIT_DENY, (), results, blocked,
+                    advice, (note,))
 
 
 def _nearest_miss(results) -> StatementResult | None:
@@ -162,58 +164,23 @@ def _nearest_miss(results) -> StatementResult | None:
 
 def _allow_advice(request: Request, nearest: StatementResult | None) -> str:
     if nearest is None:
-        return (f"no statement allows anything here; add an allow statement "
+        return ("no statement allows anything here; add an allow statement "
                 f"for `{request.action}` on `{request.resource}`")
     where = str(nearest.ref)
-    fixes = {
-        "principal": f"{where} would need to name the caller in its "
-                     "principal",
-        "action": f"{where} would apply if its actions covered "
-                  f"`{request.action}`",
-        "resource": f"{where} would apply if its resources covered "
-                    f"`{request.resource}`",
-        "condition": f"{where} would apply if its conditions held: "
-                     + "; ".join(nearest.details),
-    }
-    advice = fixes[nearest.part]
-    if nearest.part == "resource" and not _resource_level(request.action):
-        advice = (f"{where} would apply with `\"resource\": \"*\"`: "
-                  f"`{request.action}` cannot be scoped to one resource")
-    return advice
+    if nearest.part == "resource" and not resource_level(request.action):
+        return (f"{where} would apply with `\"resource\": \"*\"`: "
+                f"`{request.action}` cannot be scoped to one resource")
+    if nearest.part == "condition":
+        return (f"{where} would apply if its conditions held: "
+                + "; ".join(nearest.details))
+    if nearest.part == "principal":
+        return f"{where} would need to name the caller in its principal"
+    plural = {"action": "actions", "resource": "resources"}[nearest.part]
+    value = getattr(request, nearest.part)
+    return f"{where} would apply if its {plural} covered `{value}`"
 
 
 def _deny_advice(denies) -> str:
     names = ", ".join(map(str, denies))
     return (f"an explicit deny beats every allow: remove or narrow {names}; "
             "no allow statement can override it")
-
-
-def _listing(values) -> str:
-    shown = [f"`{v}`" for v in values]
-    return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
-
-
-@lru_cache(maxsize=8192)
-def _action(text: str) -> ActionPattern:
-    return ActionPattern.parse(text)
-
-
-@lru_cache(maxsize=65536)
-def _resource(text: str) -> ResourceName:
-    try:
-        return ResourceName.parse(text)
-    except InvalidValue:
-        return _NOTHING
-
-
-#: What a malformed resource pattern covers: nothing (parse reports it).
-_NOTHING = ResourceName("", "", "", "", "")
-
-
-@lru_cache(maxsize=4096)
-def _resource_level(action: str) -> bool:
-    """Whether `action` can be scoped to a resource; unknown actions can."""
-    from scflab.catalog import default_catalog
-
-    info = default_catalog().get(action)
-    return True if info is None else info.resource_level
