@@ -100,11 +100,11 @@ def decode(data: bytes) -> str:
 
     Raises `JsonSyntaxError` at the first byte that is not UTF-8.
     """
-    data = bytes(data)
+    data = bytes(data).removeprefix(_BOM.encode())
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[:error.start].decode("utf-8-sig", errors="replace")
+        before = data[:error.start].decode("utf-8", errors="replace")
         raise JsonSyntaxError(
             f"byte `0x{data[error.start]:02x}` is not UTF-8",
             _locate(before, len(before)),
@@ -129,6 +129,17 @@ def load(text: str | bytes) -> JsonDocument:
                         tuple(reader.duplicates))
 
 
+def _string_problem(message: str) -> tuple[str, str]:
+    """A message and hint for one of `json.decoder.scanstring`'s errors."""
+    escape = "escape `\\` as `\\\\`, `\"` as `\\\"` and control " \
+        "characters as `\\n`, `\\t` …"
+    if message.startswith("Unterminated"):
+        return "a string is not closed", "end it with `\"`"
+    if message.startswith("Invalid control"):
+        return "a control character inside a string", escape
+    return "an invalid escape inside a string", escape
+
+
 def _locate(text: str, offset: int) -> Position:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -147,14 +158,17 @@ class _Reader:
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def document(self) -> Any:
-        self.skip()
+        if not self.skip():
+            raise self.error("the document is empty",
+                             "a policy is a JSON object: "
+                             "`{\"version\": \"2.0\", \"statement\": [...]}`")
         value = self.value("", 0)
         self.skip()
         if self.index < len(self.text):
             raise self.error(f"unexpected {self.shown()} after the "
                              "document's end",
-                             "a policy is one JSON object; remove what "
-                             "follows its closing `}`")
+                             "a JSON document holds one value; remove "
+                             "what follows it")
         return value
 
     def value(self, path: str, depth: int) -> Any:
@@ -168,7 +182,7 @@ class _Reader:
             return self.array(path, depth + 1)
         if char == '"':
             return self.string()
-        if char in "-0123456789":
+        if char and char in "-0123456789":
             return self.number()
         for word, value in _WORDS:
             if self.text.startswith(word, self.index):
@@ -187,9 +201,9 @@ class _Reader:
             key, at = self.key()
             member = pointer(path, key)
             if key in result:
+                first = self.keys[member]
                 self.forget(member)
-                self.duplicates.append(
-                    Duplicate(member, key, self.keys[member], at))
+                self.duplicates.append(Duplicate(member, key, first, at))
             self.keys[member] = at
             self.skip()
             result[key] = self.value(member, depth)
@@ -218,7 +232,6 @@ class _Reader:
             result.append(self.value(pointer(path, len(result)), depth))
             if self.close("]"):
                 return result
-            self.skip()
 
     def close(self, bracket: str) -> bool:
         """After a member or item: True at `bracket`, False after a comma."""
@@ -227,9 +240,9 @@ class _Reader:
         if char == bracket:
             return True
         if char == ",":
-            if self.skip() in "]}" and self.index < len(self.text):
-                raise self.error("a comma before "
-                                 f"{self.shown()}",
+            after = self.skip()
+            if after and after in "]}":
+                raise self.error(f"a comma before `{after}`",
                                  "JSON allows no trailing comma; remove it")
             return False
         self.index -= 1
@@ -243,9 +256,7 @@ class _Reader:
                 self.text, self.index + 1, True)
         except json.JSONDecodeError as error:
             self.index = error.pos
-            raise self.error(error.msg.lower(),
-                             "escape quotes as `\\\"` and control "
-                             "characters as `\\n`, `\\t` …") from None
+            raise self.error(*_string_problem(error.msg)) from None
         return value
 
     def number(self) -> int | float:
@@ -300,8 +311,6 @@ class _Reader:
     def key_hint(self) -> str:
         if self.peek() in ("'", "/"):
             return self.value_hint()
-        if self.peek() in ("}", ""):
-            return "JSON allows no trailing comma; remove it"
         return "write every key in double quotes: `\"effect\"`"
 
     def position(self) -> Position:
@@ -311,4 +320,6 @@ class _Reader:
 
     def error(self, message: str, hint: str | None = None
               ) -> JsonSyntaxError:
+        if not self.peek() and self.text.strip():
+            hint = "the text ends too soon; close every `{`, `[` and `\"`"
         return JsonSyntaxError(message, self.position(), hint)
