@@ -28,6 +28,22 @@ from scflab.language.resources import ResourceName
 # Names whose modules load on first use, so that `import scflab` stays quick
 # and never imports pandas, ipywidgets or JupyterLab.
 _LAZY = {
+    "Account": "scflab.identity.account",
+    "sample_account": "scflab.identity.sample",
+    "SubUser": "scflab.identity.identities",
+    "Collaborator": "scflab.identity.identities",
+    "Group": "scflab.identity.identities",
+    "Role": "scflab.identity.roles",
+    "RoleType": "scflab.identity.roles",
+    "trust_policy": "scflab.identity.roles",
+    "RoleSession": "scflab.identity.sts",
+    "Credentials": "scflab.identity.credentials",
+    "Clock": "scflab.identity.clock",
+    "ManualClock": "scflab.identity.clock",
+    "AccessDenied": "scflab.identity.errors",
+    "CamError": "scflab.identity.errors",
+    "Client": "scflab.scf.client",
+    "Invocation": "scflab.scf.runtime",
     "parse_policy": "scflab.language.parser",
     "MODELLING_CHOICES": "scflab.evaluation.choices",
     "modelling_choices": "scflab.evaluation.choices",
@@ -35,6 +51,15 @@ _LAZY = {
     "default_catalog": "scflab.catalog",
     "preset_policies": "scflab.presets",
     "preset": "scflab.presets",
+    "evaluate_many": "scflab.evaluation.batch",
+    "lint": "scflab.analysis.lint",
+    "Finding": "scflab.analysis.findings",
+    "findings_frame": "scflab.analysis.findings",
+    "diff": "scflab.analysis.diff",
+    "is_subset": "scflab.analysis.diff",
+    "least_privilege": "scflab.analysis.least_privilege",
+    "least_privilege_gaps": "scflab.analysis.least_privilege",
+    "check": "scflab.teaching",
 }
 
 __all__ = [

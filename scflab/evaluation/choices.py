@@ -77,6 +77,67 @@ MODELLING_CHOICES: tuple[ModellingChoice, ...] = (
         "shown as *not evaluated*; such an allow grants nothing and such a "
         "deny blocks every allow (fail closed)",
         "tests/test_evaluator.py::test_unevaluable_deny_fails_closed"),
+    ModellingChoice(
+        "shortest role session",
+        "STS documents a default (7,200 s) and a maximum (43,200 s), "
+        "no minimum",
+        "scflab refuses DurationSeconds below 900 with "
+        "`InvalidParameter.ParamError`, and says the minimum is its own",
+        "tests/test_sts.py::test_duration_below_scflab_minimum"),
+    ModellingChoice(
+        "requests with expired credentials",
+        "credentials carry `ExpiredTime`; how a late request is refused "
+        "is not described",
+        "an implicit deny, with no statement read; its note gives the "
+        "expiry time and the time of the request",
+        "tests/test_sts.py::test_expired_credentials_are_refused"),
+    ModellingChoice(
+        "ExternalId in a trust policy",
+        "AssumeRole takes `ExternalId`; the condition key is not on "
+        "scflab's reference sheet",
+        "the trust policy sees it as the condition key `sts:external_id`",
+        "tests/test_sts.py::test_external_id_reaches_trust_conditions"),
+    ModellingChoice(
+        "`cam:PassRole` when binding an execution role",
+        "Tencent's Serverless Framework asks for it; whether SCF itself "
+        "checks it is not documented",
+        "SCF checks that the caller may `cam:PassRole` on the role before "
+        "binding it, and refuses with `UnauthorizedOperation.CAM`",
+        "tests/test_scf_roles.py::test_binding_needs_pass_role"),
+    ModellingChoice(
+        "binding a role SCF cannot assume",
+        "an execution role is a role whose entity is SCF; what happens "
+        "when another role is bound is not described",
+        "the binding is refused at once with `InvalidParameterValue` and "
+        "the trust decision that shows why",
+        "tests/test_scf_roles.py::test_binding_role_scf_cannot_assume"),
+    ModellingChoice(
+        "type of SCF_QcsRole",
+        "CAM has user, system and service-linked roles; SCF's pages do "
+        "not say which SCF_QcsRole is",
+        "service authorization creates it as a `system` role",
+        "tests/test_scf_roles.py::test_service_authorization_creates_role"),
+    ModellingChoice(
+        "credentials for each invocation",
+        "SCF asks STS for the execution role's credentials; for how long, "
+        "and how often, is not documented",
+        "each invocation gets a fresh role session lasting 7,200 s, or "
+        "the role's maximum when that is shorter",
+        "tests/test_scf_roles.py::test_each_invocation_gets_a_new_session"),
+    ModellingChoice(
+        "legacy SCF action names",
+        "SCF's permission pages name `scf:SetTrigger` and "
+        "`scf:UpdateFunction`; the API calls them CreateTrigger and "
+        "UpdateFunctionConfiguration",
+        "those SCF operations are allowed by either name, and refused by "
+        "a deny of either",
+        "tests/test_scf_roles.py::test_legacy_action_names_also_grant"),
+    ModellingChoice(
+        "names of users and groups",
+        "CAM documents the rule for policy and role names only",
+        "user and group names follow the same rule: 1-128 letters, "
+        "digits and `+=,.@-_`",
+        "tests/test_account.py::test_names_follow_the_documented_rule"),
 )
 
 

@@ -53,8 +53,7 @@ class ActionPattern:
         service, sep, name = body.partition(":")
         if not sep:
             raise InvalidValue(_CODE, f"action `{text}` names no service",
-                               "write it as `service:ApiName`, such as "
-                               f"`scf:{body}`")
+                               _missing_part_hint(body))
         if not _SERVICE.fullmatch(service) or not _NAME.fullmatch(name):
             raise InvalidValue(_CODE, f"action `{text}` is malformed",
                                "a service is lowercase letters and an API "
@@ -74,6 +73,13 @@ class ActionPattern:
         if self.service == "*":
             return True
         return compile_pattern(self.text, True)(normalise_action(action))
+
+
+def _missing_part_hint(body: str) -> str:
+    if body.islower():
+        return (f"write `{body}:ApiName` for one action of `{body}`, or "
+                f"`{body}:*` for all of them")
+    return f"write it as `service:ApiName`, such as `scf:{body}`"
 
 
 def normalise_action(action: str) -> str:
