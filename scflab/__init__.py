@@ -59,6 +59,9 @@ _LAZY = {
     "is_subset": "scflab.analysis.diff",
     "least_privilege": "scflab.analysis.least_privilege",
     "least_privilege_gaps": "scflab.analysis.least_privilege",
+    "access_matrix": "scflab.analysis.matrix",
+    "styled_matrix": "scflab.analysis.matrix",
+    "request_log": "scflab.analysis.requestlog",
     "check": "scflab.teaching",
 }
 
