@@ -1,11 +1,20 @@
-"""The errors scflab raises, all carrying a stable code and a plain explanation.
+"""The errors scflab raises, each with a stable code and a plain explanation.
 
     ValueError
-    ├── PolicyError        a policy document is not valid CAM (every problem, in one pass)
-    ├── StsError           STS refused a request (AssumeRole parameters, trust, expiry)
-    └── ScfError           SCF refused an operation (missing SCF_QcsRole, bad function name)
+    ├── PolicyError     a policy is not valid CAM (every problem, in one pass)
+    ├── RequestError    a request scflab cannot read (scflab.evaluation)
+    ├── StsError        STS refused a request (parameters, trust, expiry)
+    │   └── StsDenied   … because permission or trust was missing
+    ├── ScfError        SCF refused an operation (no SCF_QcsRole, bad name)
+    │   └── ScfDenied   … because CAM said no
+    └── CamError        CAM refused a change to the account
+        └── LimitExceeded
+    PermissionError
+    └── AccessDenied    a service call was refused; carries the Decision
 
-Each problem or refusal names the offending value in backticks and says how to fix it.
+The denials live with the account model in `scflab.identity.errors`. Every
+problem or refusal names the offending value in backticks and says how to
+fix it.
 """
 
 from __future__ import annotations
