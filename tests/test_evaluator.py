@@ -385,3 +385,12 @@ def test_every_modelling_choice_names_a_real_test():
         path, _, name = choice.test.partition("::")
         source = (root / path).read_text(encoding="utf-8")
         assert f"def {name}(" in source, choice.test
+
+
+def test_service_wildcard_keeps_the_api_name():
+    """`*:Get*` covers the Get actions of every service, and nothing else."""
+    readers = policy(allow("*:Get*"))
+
+    assert evaluate(Request("cos:GetObject", "*", SUB), [readers]).allowed
+    assert not evaluate(Request("scf:DeleteFunction", "*", SUB),
+                        [readers]).allowed

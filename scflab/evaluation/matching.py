@@ -140,7 +140,7 @@ def _build(statement: Statement) -> StatementMatcher:
         pattern = _action_pattern(text)
         if pattern is None:
             continue
-        if pattern.service == "*":
+        if pattern.everything:
             any_action = True
         elif "*" in pattern.text:
             globs.append(compile_pattern(pattern.text.lower()))

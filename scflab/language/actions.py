@@ -62,15 +62,20 @@ class ActionPattern:
         return cls(service.lower(), name, text.startswith(PREFIX))
 
     @property
+    def everything(self) -> bool:
+        """Whether this is `*` (or `*:*`): every action of every service."""
+        return self.service == "*" and self.name == "*"
+
+    @property
     def text(self) -> str:
         """The canonical spelling, without `name/`: `scf:List*`."""
-        if self.service == "*":
+        if self.everything:
             return "*"
         return f"{self.service}:{self.name}"
 
     def matches(self, action: str) -> bool:
         """Whether this pattern covers a concrete action like `scf:Invoke`."""
-        if self.service == "*":
+        if self.everything:
             return True
         return compile_pattern(self.text, True)(normalise_action(action))
 
