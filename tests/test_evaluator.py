@@ -394,3 +394,14 @@ def test_service_wildcard_keeps_the_api_name():
     assert evaluate(Request("cos:GetObject", "*", SUB), [readers]).allowed
     assert not evaluate(Request("scf:DeleteFunction", "*", SUB),
                         [readers]).allowed
+
+
+def test_advice_for_an_unevaluable_nearest_miss_names_the_gap():
+    """When the nearest miss could not be evaluated, the advice says why."""
+    request = Request("cmqqueue:SendMessage", QUEUE.format("1"),
+                      "scf.qcloud.com")
+
+    decision = evaluate(request, [CREATOR_ONLY])
+
+    assert "could not be evaluated" in decision.advice
+    assert "policy variable" in decision.advice

@@ -308,3 +308,12 @@ def test_module_text_lists_every_rule_under_its_severity():
     for code, rule in RULES.items():
         [section] = [s for s in sections if f"`{code}`" in s]
         assert section.startswith(rule.severity.value + ":")
+
+
+def test_trust_policy_assume_role_is_not_escalation():
+    """A trust policy's `sts:AssumeRole` is not a grant on every resource."""
+    trust = scflab.trust_policy(services=["scf.qcloud.com"])
+
+    codes = {finding.code for finding in scflab.lint(trust)}
+
+    assert "privilege-escalation" not in codes

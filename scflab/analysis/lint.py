@@ -323,6 +323,8 @@ class _Subject:
 # The checks: each yields hits for one family of rules.
 
 def _broad_grants(subject: _Subject) -> Iterator[_Hit]:
+    if subject.policy.kind is PolicyKind.TRUST:
+        return  # a trust policy's resource is the role it belongs to
     for path, statement in subject.statements(Effect.ALLOW):
         if "*" not in statement.resources:
             continue

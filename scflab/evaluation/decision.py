@@ -174,7 +174,7 @@ class Decision:
         for result in self.statements:
             lines.append(f"  {result.ref}: {result.summary}")
         if not self.statements:
-            lines.append("  no policy applies to this caller")
+            lines.append("  no statement was read for this request")
         if self.advice:
             lines.append(f"what would change it: {self.advice}")
         return "\n".join(lines)

@@ -167,6 +167,9 @@ def _allow_advice(request: Request, nearest: StatementResult | None) -> str:
         return ("no statement allows anything here; add an allow statement "
                 f"for `{request.action}` on `{request.resource}`")
     where = str(nearest.ref)
+    if nearest.status is _OPEN:
+        return (f"{where} could not be evaluated: "
+                + "; ".join(nearest.details))
     if nearest.part == "resource" and not resource_level(request.action):
         return (f"{where} would apply with `\"resource\": \"*\"`: "
                 f"`{request.action}` cannot be scoped to one resource")
@@ -177,7 +180,8 @@ def _allow_advice(request: Request, nearest: StatementResult | None) -> str:
         return f"{where} would need to name the caller in its principal"
     plural = {"action": "actions", "resource": "resources"}[nearest.part]
     value = getattr(request, nearest.part)
-    return f"{where} would apply if its {plural} covered `{value}`"
+    return (f"{where} comes closest: it would apply if its {plural} "
+            f"covered `{value}` (widen it only if that access is intended)")
 
 
 def _deny_advice(denies) -> str:
