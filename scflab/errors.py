@@ -43,16 +43,21 @@ class Problem:
     @property
     def location(self) -> str:
         """`/statement/0/effect (line 3, column 12)`, or just the path."""
-        where = self.path or "/"
-        if self.line is not None:
-            where += f" (line {self.line}, column {self.column})"
-        return where
+        return location_text(self.path, self.line, self.column)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message} [{self.code}]"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+def location_text(path: str, line: int | None, column: int | None) -> str:
+    """A JSON pointer with its line and column where they are known."""
+    where = path or "/"
+    if line is not None:
+        where += f" (line {line}, column {column})"
+    return where
 
 
 class PolicyError(ValueError):

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Iterable
 
+from scflab.errors import location_text
+
 __all__ = ["Severity", "Finding", "findings_frame"]
 
 
@@ -60,10 +62,7 @@ class Finding:
     @property
     def location(self) -> str:
         """`/statement/0/action/1 (line 3, column 14)`, or just the path."""
-        where = self.path or "/"
-        if self.line is not None:
-            where += f" (line {self.line}, column {self.column})"
-        return where
+        return location_text(self.path, self.line, self.column)
 
     def __str__(self) -> str:
         text = (f"{self.location}: {self.severity.value}: {self.message} "
