@@ -6,6 +6,7 @@ import pathlib
 
 import pytest
 
+import scflab
 from scflab import Outcome, PolicyError, Request, evaluate, parse_policy
 from scflab.evaluation.choices import MODELLING_CHOICES
 
@@ -405,3 +406,18 @@ def test_advice_for_an_unevaluable_nearest_miss_names_the_gap():
 
     assert "could not be evaluated" in decision.advice
     assert "policy variable" in decision.advice
+
+
+def test_empty_account_covers_the_callers_app_id():
+    """An empty account also stands for `uid/<app id>` when it is known."""
+    from scflab import Caller
+    from scflab.evaluation.request import CallerKind
+
+    mine = policy(allow("cos:GetObject",
+                        "qcs::cos:ap-shanghai::Bucket1-1250000000/*"))
+    caller = Caller(CallerKind.SUB_USER, ROOT, "100000000002",
+                    app_id="1250000000")
+    request = Request("cos:GetObject", BUCKET.format("a"), caller)
+
+    assert evaluate(request, [mine]).allowed
+    assert scflab.evaluate_many([request], [mine]).outcome[0] == "allow"

@@ -96,15 +96,14 @@ def target_of(resource: str | ResourceName) -> Target:
 class CallerFacts:
     """What statements ask of a caller, worked out once per caller."""
 
-    __slots__ = ("caller", "variables", "variables_key", "owner_account",
+    __slots__ = ("caller", "variables", "variables_key", "owner_accounts",
                  "root", "_admitted")
 
     def __init__(self, caller: Caller):
         self.caller = caller
         self.variables = caller.variables
         self.variables_key = tuple(sorted(self.variables.items()))
-        root = caller.root_uin
-        self.owner_account = f"uin/{root}" if root else None
+        self.owner_accounts = caller.accounts
         self.root = caller.kind is CallerKind.ROOT
         self._admitted: dict[Principal, bool] = {}
 
@@ -361,15 +360,15 @@ class CompiledStatement:
         """Whether the resources cover the target (None: not evaluated)."""
         if not self._remembers:
             return self.matcher.covers_resource(
-                target.name, facts.owner_account, facts.variables)
-        key = (self, facts.owner_account) if self._by_owner else self
+                target.name, facts.owner_accounts, facts.variables)
+        key = (self, facts.owner_accounts) if self._by_owner else self
         remembered = target.covered
         known = remembered.get(key)
         if known is None:
             if len(remembered) >= _CACHE_LIMIT:
                 remembered.clear()
             known = remembered[key] = self.matcher.covers_resource(
-                target.name, facts.owner_account, facts.variables)
+                target.name, facts.owner_accounts, facts.variables)
         return known
 
 

@@ -10,10 +10,8 @@ and what would change the outcome.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-from html import escape
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from scflab.language.conditions import ConditionCheck
 from scflab.language.model import Effect, Statement
@@ -138,17 +136,60 @@ def listing(values) -> str:
     return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
 
 
-@dataclass(frozen=True)
 class Decision:
-    """The outcome for one request, with everything needed to explain it."""
+    """The outcome for one request, with everything needed to explain it.
 
-    request: Request
-    outcome: Outcome
-    reasons: tuple[StatementRef, ...] = ()
-    statements: tuple[StatementResult, ...] = ()
-    nearest_miss: StatementResult | None = None
-    advice: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    `reasons` name the statements that decided; `statements` holds a
+    `StatementResult` for every statement read, in policy order;
+    `nearest_miss` and `advice` say, for a denial, which statement came
+    closest and what would change the outcome; `notes` add what no
+    statement says (an expired session, a boundary).
+
+    The evaluator decides from the few statements whose actions cover the
+    request, and hands the rest of the explanation over as `trace`, a
+    function giving `(statements, nearest_miss, advice)`: it runs the first
+    time any of the three is read, so deciding stays cheap and explaining
+    costs only when asked for.
+    """
+
+    __slots__ = ("request", "outcome", "reasons", "notes", "_trace",
+                 "_explained")
+
+    def __init__(self, request: Request, outcome: Outcome,
+                 reasons: tuple[StatementRef, ...] = (),
+                 statements: tuple[StatementResult, ...] = (),
+                 nearest_miss: StatementResult | None = None,
+                 advice: str | None = None, notes: tuple[str, ...] = (),
+                 *, trace: Callable[[], tuple] | None = None):
+        self.request = request
+        self.outcome = outcome
+        self.reasons = tuple(reasons)
+        self.notes = tuple(notes)
+        self._trace = trace
+        self._explained = None if trace else (tuple(statements),
+                                              nearest_miss, advice)
+
+    def _explanation(self) -> tuple:
+        if self._explained is None:
+            self._explained = self._trace()
+        return self._explained
+
+    @property
+    def statements(self) -> tuple[StatementResult, ...]:
+        return self._explanation()[0]
+
+    @property
+    def nearest_miss(self) -> StatementResult | None:
+        return self._explanation()[1]
+
+    @property
+    def advice(self) -> str | None:
+        return self._explanation()[2]
+
+    def __repr__(self) -> str:
+        reasons = ", ".join(map(str, self.reasons))
+        return (f"Decision({self.outcome.value}, {self.request.action!r}, "
+                f"{self.request.resource!r}, reasons=[{reasons}])")
 
     @property
     def allowed(self) -> bool:
@@ -190,6 +231,8 @@ class Decision:
                 for r in self.statements]
 
     def _repr_html_(self) -> str:
+        from html import escape
+
         colour = {Outcome.ALLOW: "#1b7f3b"}.get(self.outcome, "#b3261e")
         symbol = "✔" if self.allowed else "✘"
         head = (f"<p style='color:{colour};font-weight:bold'>{symbol} "

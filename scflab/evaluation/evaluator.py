@@ -19,7 +19,7 @@ leaving an implicit deny that says so.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from scflab.evaluation.matching import (
     StatementMatcher, action_key, matcher_for, policy_matchers,
@@ -57,11 +57,11 @@ def evaluate(request: Request, policies: Iterable[Policy] | Policy
     if request.caller.owns(request.resource_name):
         return Decision(request, Outcome.ALLOW, (ROOT_REF,))
     view = _View.of(request)
-    results = tuple(
-        _check(view, ref, matcher, policy.principal)
-        for policy in policies
-        for ref, matcher in policy_matchers(policy))
-    return _combine(request, results)
+    plan = [(policy, policy_matchers(policy)) for policy in policies]
+    candidates = [_check(view, *matchers[index], policy.principal)
+                  for policy, matchers in plan
+                  for index in matchers.candidates(view.action)]
+    return _combine(view, candidates, lambda: _trace(view, plan))
 
 
 def check_statement(statement: Statement, request: Request,
@@ -81,7 +81,7 @@ class _View(NamedTuple):
     action: str
     resource_level: bool
     resource: ResourceName
-    owner_account: str | None
+    owner_accounts: tuple[str, ...] | None
     variables: dict[str, str]
 
     @classmethod
@@ -89,7 +89,7 @@ class _View(NamedTuple):
         caller = request.caller
         return cls(request, caller, action_key(request.action),
                    resource_level(request.action), request.resource_name,
-                   request.owner_account, caller.variables)
+                   request.owner_accounts, caller.variables)
 
 
 def _check(view: _View, ref: StatementRef, matcher: StatementMatcher,
@@ -105,7 +105,7 @@ def _check(view: _View, ref: StatementRef, matcher: StatementMatcher,
     if not matcher.any_resource and not view.resource_level:
         return StatementResult(ref, statement, _MISS, "resource", request,
                                passed=2)
-    covered = matcher.covers_resource(view.resource, view.owner_account,
+    covered = matcher.covers_resource(view.resource, view.owner_accounts,
                                       view.variables)
     if not covered:
         status = _OPEN if covered is None else _MISS
@@ -128,31 +128,50 @@ def _check_conditions(statement: Statement, view: _View,
                            "condition", view.request, checks, 3)
 
 
-def _combine(request: Request, results: tuple[StatementResult, ...]
+def _trace(view: _View, plan) -> tuple[StatementResult, ...]:
+    """Every statement's result, in policy order, for the explanation."""
+    return tuple(_check(view, ref, matcher, policy.principal)
+                 for policy, matchers in plan
+                 for ref, matcher in matchers)
+
+
+def _combine(view: _View, candidates: list[StatementResult],
+             trace: Callable[[], tuple[StatementResult, ...]]
              ) -> Decision:
-    applying = [r for r in results if r.applies]
-    denies = [r.ref for r in applying if r.effect is Effect.DENY]
+    """The outcome from the statements whose actions cover the request.
+
+    No other statement can apply, so they take no part in the outcome;
+    `trace` gives all of them when the explanation is read.
+    """
+    request = view.request
+    applying = [r for r in candidates if r.applies]
+    denies = tuple(r.ref for r in applying if r.effect is Effect.DENY)
     if denies:
-        return Decision(request, Outcome.EXPLICIT_DENY, tuple(denies),
-                        results, advice=_deny_advice(denies))
-    allows = [r.ref for r in applying if r.effect is Effect.ALLOW]
-    blocked = [r for r in results if r.effect is Effect.DENY
-               and r.status is _OPEN]
+        return Decision(request, Outcome.EXPLICIT_DENY, denies, trace=lambda:
+                        (trace(), None, _deny_advice(denies)))
+    allows = tuple(r.ref for r in applying if r.effect is Effect.ALLOW)
+    blocked = [r for r in candidates
+               if r.effect is Effect.DENY and r.status is _OPEN]
     if allows and blocked:
-        return _fail_closed(request, results, blocked[0])
+        return _fail_closed(request, trace, blocked[0])
     if allows:
-        return Decision(request, Outcome.ALLOW, tuple(allows), results)
+        return Decision(request, Outcome.ALLOW, allows,
+                        trace=lambda: (trace(), None, None))
+    return Decision(request, Outcome.IMPLICIT_DENY,
+                    trace=lambda: _implicit_deny(request, trace()))
+
+
+def _implicit_deny(request: Request, results) -> tuple:
     nearest = _nearest_miss(results)
-    return Decision(request, Outcome.IMPLICIT_DENY, (), results, nearest,
-                    _allow_advice(request, nearest))
+    return results, nearest, _allow_advice(request, nearest)
 
 
-def _fail_closed(request, results, blocked: StatementResult) -> Decision:
+def _fail_closed(request, trace, blocked: StatementResult) -> Decision:
     note = (f"{blocked.ref} could not be evaluated, so scflab fails closed "
             "and does not let the allow through")
     advice = f"make {blocked.ref} evaluable: {blocked.details[0]}"
-    return Decision(request, Outcome.IMPLICIT_DENY, (), results, blocked,
-                    advice, (note,))
+    return Decision(request, Outcome.IMPLICIT_DENY, notes=(note,),
+                    trace=lambda: (trace(), blocked, advice))
 
 
 def _nearest_miss(results) -> StatementResult | None:

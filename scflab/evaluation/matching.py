@@ -21,7 +21,8 @@ from scflab.language.model import Policy, Statement
 from scflab.language.resources import ResourceName, substitute
 from scflab.language.wildcard import compile_pattern
 
-__all__ = ["StatementMatcher", "matcher_for", "policy_matchers", "action_key", "parse_pattern",
+__all__ = ["StatementMatcher", "PolicyMatchers", "matcher_for",
+           "policy_matchers", "action_key", "parse_pattern",
            "resource_level"]
 
 _CACHE_LIMIT = 100_000
@@ -62,7 +63,7 @@ class StatementMatcher:
         return covered
 
     def covers_resource(self, resource: ResourceName,
-                        owner_account: str | None,
+                        owner_accounts: tuple[str, ...] | None,
                         variables: dict[str, str]) -> bool | None:
         """Whether a resource pattern covers `resource`.
 
@@ -72,12 +73,12 @@ class StatementMatcher:
         if self.any_resource:
             return True
         if self.variable_resources:
-            key = (resource, owner_account, tuple(variables.values()))
+            key = (resource, owner_accounts, tuple(variables.values()))
         else:
-            key = (resource, owner_account)
+            key = (resource, owner_accounts)
         covered = self.seen.get(key, _UNSEEN)
         if covered is _UNSEEN:
-            covered = self._covers(resource, owner_account, variables)
+            covered = self._covers(resource, owner_accounts, variables)
             self._remember(key, covered)
         return covered
 
@@ -86,7 +87,7 @@ class StatementMatcher:
             self.seen.clear()
         self.seen[key] = covered
 
-    def _covers(self, resource, owner_account, variables) -> bool | None:
+    def _covers(self, resource, owner_accounts, variables) -> bool | None:
         unresolved = False
         for text, parsed in self.resources:
             if parsed is None:
@@ -95,7 +96,7 @@ class StatementMatcher:
                     unresolved = True
                     continue
                 parsed = parse_pattern(filled)
-            if parsed.covers(resource, owner_account):
+            if parsed.covers(resource, owner_accounts):
                 return True
         return None if unresolved else False
 
@@ -115,23 +116,47 @@ def matcher_for(statement: Statement) -> StatementMatcher:
 _matchers: dict[int, StatementMatcher] = {}
 
 
-def policy_matchers(policy: Policy) -> tuple[tuple[StatementRef,
-                                                   StatementMatcher], ...]:
-    """Each statement of `policy` with its reference and matcher, kept."""
+class PolicyMatchers(tuple):
+    """Each statement of one policy as `(StatementRef, StatementMatcher)`.
+
+    `candidates(key)` gives the positions of the statements whose actions
+    cover an action, remembered per action: a request only needs to look
+    closely at those.
+    """
+
+    def __new__(cls, pairs):
+        self = super().__new__(cls, pairs)
+        self._candidates: dict[str, tuple[int, ...]] = {}
+        return self
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        """Positions of the statements whose actions cover `key`."""
+        found = self._candidates.get(key)
+        if found is None:
+            found = tuple(index for index, (_, matcher) in enumerate(self)
+                          if matcher.matches_action(key))
+            if len(self._candidates) >= _SEEN_LIMIT:
+                self._candidates.clear()
+            self._candidates[key] = found
+        return found
+
+
+def policy_matchers(policy: Policy) -> PolicyMatchers:
+    """The matchers of `policy`'s statements, built on first use and kept."""
     entry = _policies.get(id(policy))
     if entry is not None and entry[0] is policy:
         return entry[1]
     if len(_policies) >= _CACHE_LIMIT:
         _policies.clear()
-    pairs = tuple(
+    matchers = PolicyMatchers(
         (StatementRef(policy.label, index, statement.effect),
          matcher_for(statement))
         for index, statement in enumerate(policy.statements))
-    _policies[id(policy)] = (policy, pairs)
-    return pairs
+    _policies[id(policy)] = (policy, matchers)
+    return matchers
 
 
-_policies: dict[int, tuple[Policy, tuple]] = {}
+_policies: dict[int, tuple[Policy, PolicyMatchers]] = {}
 
 
 def _build(statement: Statement) -> StatementMatcher:

@@ -112,6 +112,19 @@ class Caller:
             values["${app_id}"] = self.app_id
         return values
 
+    @property
+    def accounts(self) -> tuple[str, ...] | None:
+        """The caller's root account as resource names write it.
+
+        `uin/<root>`, and `uid/<app id>` when the app id is known (COS
+        names its owners that way); None for a caller with no account.
+        """
+        if not self.root_uin:
+            return None
+        if self.app_id:
+            return (f"uin/{self.root_uin}", f"uid/{self.app_id}")
+        return (f"uin/{self.root_uin}",)
+
     def owns(self, resource: ResourceName) -> bool:
         """Whether this root account owns `resource` (by uin or app id)."""
         if self.kind is not CallerKind.ROOT or resource.is_everything:
@@ -166,10 +179,9 @@ class Request:
         return normalise_action(self.action).partition(":")[0].lower()
 
     @property
-    def owner_account(self) -> str | None:
-        """The account an empty account segment in a policy stands for."""
-        root = self.caller.root_uin
-        return f"uin/{root}" if root else None
+    def owner_accounts(self) -> tuple[str, ...] | None:
+        """What an empty account segment in a policy stands for."""
+        return self.caller.accounts
 
 
 def _check_action(action) -> None:

@@ -12,7 +12,6 @@ by hand skips validation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterator
@@ -170,6 +169,8 @@ class Policy:
 
     def to_json(self, indent: int | None = 2) -> str:
         """Canonical CAM JSON: lists everywhere, stable element order."""
+        import json
+
         return json.dumps(self.to_data(), indent=indent, ensure_ascii=False)
 
     def with_name(self, name: str | None) -> Policy:

@@ -9,14 +9,10 @@ Python values; `scflab.language.conditions` decides whether a condition holds.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import difflib
-import ipaddress
-import json
-from datetime import datetime, timezone
-
 from scflab.errors import InvalidValue
+
+# The modules that read dates, addresses and base64 are imported where they
+# are used: most policies never need them, and `import scflab` stays quick.
 
 __all__ = [
     "OPERATORS",
@@ -104,6 +100,8 @@ def suggest_operator(text: str) -> str:
     if guess in OPERATORS:
         match = guess
     else:
+        import difflib
+
         close = difflib.get_close_matches(guess, names, n=1, cutoff=0.6)
         match = close[0] if close else None
     if match is None:
@@ -116,6 +114,8 @@ def suggest_operator(text: str) -> str:
 
 
 def _did_you_mean(word: str, choices, fallback: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else fallback
 
@@ -147,7 +147,9 @@ def _as_number(value) -> float:
     raise _bad(value, "a number", "`10` or `2.5`")
 
 
-def _as_date(value) -> datetime:
+def _as_date(value):
+    from datetime import datetime, timezone
+
     try:
         if isinstance(value, str) and value.strip():
             text = value.strip().replace("Z", "+00:00")
@@ -169,6 +171,9 @@ def _as_bool(value) -> bool:
 
 
 def _as_binary(value) -> bytes:
+    import base64
+    import binascii
+
     try:
         if isinstance(value, str):
             return base64.b64decode(value, validate=True)
@@ -178,6 +183,8 @@ def _as_binary(value) -> bytes:
 
 
 def _as_network(value):
+    import ipaddress
+
     try:
         if isinstance(value, str):
             return ipaddress.ip_network(value.strip(), strict=False)
@@ -187,6 +194,8 @@ def _as_network(value):
 
 
 def _bad(value, expected: str, example: str) -> InvalidValue:
+    import json
+
     shown = value if isinstance(value, str) else json.dumps(value)
     return InvalidValue(
         "InvalidParameter.ConditionContentError",

@@ -103,12 +103,13 @@ class ResourceName:
         kind, _, value = self.account.partition("/")
         return value if kind in ("uin", "uid") and value.isdigit() else None
 
-    def covers(self, other: ResourceName, owner_account: str | None = None
-               ) -> bool:
+    def covers(self, other: ResourceName,
+               owner_accounts: tuple[str, ...] | None = None) -> bool:
         """Whether this policy pattern names the request resource `other`.
 
-        `owner_account` (`uin/100000000001`) fills an empty account segment;
-        without it an empty account matches any account.
+        `owner_accounts` are the ways of writing the account that owns the
+        policy (`uin/100000000001`, `uid/1250000000`): an empty account
+        segment stands for them. Without them it matches any account.
         """
         if self.is_everything:
             return True
@@ -116,7 +117,7 @@ class ResourceName:
             return False
         return (_segment(self.service, other.service, True)
                 and _segment(self.canonical_region, other.canonical_region)
-                and _account(self.account, other.account, owner_account)
+                and _account(self.account, other.account, owner_accounts)
                 and compile_pattern(self.resource)(other.resource))
 
     # Builders for the names the workbook uses.
@@ -226,7 +227,8 @@ def _segment(pattern: str, value: str, ignore_case: bool = False) -> bool:
     return not pattern or compile_pattern(pattern, ignore_case)(value)
 
 
-def _account(pattern: str, value: str, owner: str | None) -> bool:
+def _account(pattern: str, value: str, owners: tuple[str, ...] | None
+             ) -> bool:
     if not pattern:
-        return owner is None or value == owner or not value
+        return owners is None or value in owners or not value
     return compile_pattern(pattern)(value)
