@@ -175,14 +175,18 @@ def scflab_explained(load, answers: Answers, count: int) -> Run:
         return [scflab.evaluate(r, policies[r.principal]).explain()
                 for r in requests]
 
-    seconds, decisions, memory = timed(decide_all)
+    cold, decisions, memory = timed(decide_all)
     found = [(d.outcome.value, ", ".join(map(str, d.reasons)))
              for d in decisions]
     agree = _agreement("scflab evaluate", found, answers)
+    best = min(timed(decide_all)[0] for _ in range(2))
     read, _, _ = timed(explain_all)
-    return Run("scflab evaluate, explained", count, seconds, agree,
+    return Run("scflab evaluate, explained", count, best, agree,
                "outcome and reasons", memory=memory,
-               notes=[f"a sample: the first {count:,} requests",
+               notes=[f"a sample: the first {count:,} requests; the best "
+                      "of two runs after a first one",
+                      f"first run, matchers built on the way: "
+                      f"{count / cold:,.0f} requests/s",
                       "with every explanation read as text (`explain()`): "
                       f"{count / read:,.0f} requests/s"])
 

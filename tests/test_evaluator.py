@@ -421,3 +421,13 @@ def test_empty_account_covers_the_callers_app_id():
 
     assert evaluate(request, [mine]).allowed
     assert scflab.evaluate_many([request], [mine]).outcome[0] == "allow"
+
+
+def test_remembered_values_keep_their_types():
+    """`true` is no number even after `1` has been read as one."""
+    from scflab.errors import InvalidValue
+    from scflab.language.operators import coerce
+
+    assert coerce("numeric", 1) == 1.0
+    with pytest.raises(InvalidValue):
+        coerce("numeric", True)

@@ -9,6 +9,8 @@ Python values; `scflab.language.conditions` decides whether a condition holds.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from scflab.errors import InvalidValue
 
 # The modules that read dates, addresses and base64 are imported where they
@@ -126,7 +128,16 @@ def coerce(value_type: str, value):
     string → str; numeric → float; date → aware UTC datetime; bool → bool;
     binary → bytes; ip → an `ipaddress` network (a single address becomes a
     /32 or /128); null → bool. Raises `InvalidValue` naming the value.
+    Results are remembered: the same addresses and times come back often.
     """
+    try:
+        return _remembered(value_type, value)
+    except TypeError:  # an unhashable value, such as a list
+        return _COERCE[value_type](value)
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: `1` and `True` differ
+def _remembered(value_type: str, value):
     return _COERCE[value_type](value)
 
 
