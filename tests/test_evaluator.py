@@ -431,3 +431,22 @@ def test_remembered_values_keep_their_types():
     assert coerce("numeric", 1) == 1.0
     with pytest.raises(InvalidValue):
         coerce("numeric", True)
+
+
+@pytest.mark.parametrize("policies", [
+    '{"version": "2.0", "statement": []}',
+    {"version": "2.0"},
+    ["not a policy"],
+])
+def test_documents_must_be_parsed_first(policies):
+    """Handing `evaluate` a document says to parse it first."""
+    with pytest.raises(TypeError, match="parse_policy"):
+        evaluate(Request("scf:ListFunctions", "*", SUB), policies)
+
+
+def test_context_must_be_a_mapping():
+    """A context that is not a mapping is refused with an example."""
+    from scflab import RequestError
+
+    with pytest.raises(RequestError, match="qcs:ip"):
+        Request("scf:ListFunctions", "*", SUB, ["10.0.0.8"])

@@ -54,6 +54,7 @@ def evaluate(request: Request, policies: Iterable[Policy] | Policy
     """
     if isinstance(policies, Policy):
         policies = [policies]
+    policies = _checked(policies)
     if request.caller.owns(request.resource_name):
         return Decision(request, Outcome.ALLOW, (ROOT_REF,))
     view = _View.of(request)
@@ -62,6 +63,19 @@ def evaluate(request: Request, policies: Iterable[Policy] | Policy
                   for policy, matchers in plan
                   for index in matchers.candidates(view.action)]
     return _combine(view, candidates, lambda: _trace(view, plan))
+
+
+def _checked(policies) -> list[Policy]:
+    """The policies as a list; a clear TypeError for anything else."""
+    if isinstance(policies, (str, bytes, dict)):
+        raise TypeError("evaluate takes `Policy` values, not a document: "
+                        "read it first with `scflab.parse_policy(...)`")
+    policies = list(policies)
+    for policy in policies:
+        if not isinstance(policy, Policy):
+            raise TypeError(f"`{policy!r:.60}` is not a `Policy`: read "
+                            "documents with `scflab.parse_policy(...)`")
+    return policies
 
 
 def check_statement(statement: Statement, request: Request,

@@ -14,10 +14,11 @@ a `caller` attribute, so a `Request` can name either.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 from scflab.language.actions import ActionPattern, normalise_action
 from scflab.language.resources import ResourceName
@@ -158,6 +159,11 @@ class Request:
     def __post_init__(self):
         if self.context is None:
             object.__setattr__(self, "context", {})
+        if not isinstance(self.context, Mapping):
+            raise RequestError(
+                f"context `{self.context!r:.60}` is not a mapping; write "
+                "it as `{\"qcs:ip\": \"10.0.0.8\"}`: condition keys to "
+                "a value or a list of values")
         _check_action(self.action)
         self.resource_name  # raise early on a malformed resource
         self.caller
