@@ -1,33 +1,38 @@
 # Two entry points: `make lab` opens the workbook, `make test` runs every test.
-# Both build the virtual environment in .venv first when it is missing or stale.
+# Both build the virtual environment in .venv first when it is missing or
+# stale. Learners get requirements.txt; the tests add requirements-dev.txt.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
+DEV_STAMP := $(VENV)/.installed-dev
 # JupyterLab refuses to run as root unless told to; containers often are root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test benchmark clean
+.PHONY: lab test benchmark browser clean
 
-lab: $(STAMP)
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00-start-here.ipynb
 
-test: $(STAMP) browser
+test: $(DEV_STAMP) browser
 	$(BIN)/python -m pytest
 
-benchmark: $(STAMP)
+benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(LAB_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
-	touch $(STAMP)
+	touch $@
+
+$(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
 
 # The browser test drives Debian's Chromium; install it when it is missing.
-.PHONY: browser
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser test"; \
